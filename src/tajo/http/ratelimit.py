@@ -67,10 +67,13 @@ class SlidingWindowLimiter:
                 await self._clock.sleep(wait)
 
     def pause(self, seconds: float) -> None:
-        """Start nothing for `seconds` from now (after a 429 or a full budget)."""
+        """Start nothing for `seconds` from now (after a 429 or a full budget).
+
+        Logged at DEBUG only: callers log the 429s that cause a pause.
+        """
         until = self._clock.monotonic() + max(seconds, 0.0)
         if until > self._paused_until:
-            logger.warning("%s: pausing requests for %.1f s", self._name, seconds)
+            logger.debug("%s: pausing requests for %.1f s", self._name, seconds)
             self._paused_until = until
 
     def observe_usage(self, used: int, limit: int, *, reserve: int = 2) -> None:

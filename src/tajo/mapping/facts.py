@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 
-_EMPTY: Mapping[str, object] = MappingProxyType({})
+
+def _empty_mapping() -> Mapping[str, object]:
+    return MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,9 +35,9 @@ class CustomerFacts:
     updated_at: datetime | None = None
     # Customer custom field values keyed by the field's label, lower-cased with
     # spaces as underscores ("Loyalty tier" -> "loyalty_tier").
-    custom_fields: Mapping[str, object] = field(default=_EMPTY)
+    custom_fields: Mapping[str, object] = field(default_factory=_empty_mapping)
     # Shopify data found under `integrations`: orders_count, total_spent, tags.
-    shopify: Mapping[str, object] = field(default=_EMPTY)
+    shopify: Mapping[str, object] = field(default_factory=_empty_mapping)
     # Tags held on the customer itself (Shopify customer tags), not on tickets.
     customer_tags: tuple[str, ...] = ()
 
