@@ -6,6 +6,9 @@ import pytest
 
 from tajo.clock import FakeClock
 
+# `store`, `store_url` and friends: a real store on SQLite and on PostgreSQL.
+pytest_plugins = ["tests.fixtures.store"]
+
 
 @pytest.fixture
 def clock() -> FakeClock:
