@@ -345,4 +345,55 @@ leases = Table(
     PrimaryKeyConstraint("connector_id", "name"),
 )
 
+# The sync's work list: customers whose Brevo contact must be planned again.
+# Rows are written with the page that changed the customer and deleted once
+# the plan is queued, so a killed run loses none of them.
+sync_dirty = Table(
+    "sync_dirty",
+    metadata,
+    _connector(),
+    Column("customer_id", BigInteger, nullable=False, autoincrement=False),
+    Column("marked_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("connector_id", "customer_id"),
+)
+
+# Transitions found while storing a page, waiting to be planned as events.
+sync_transitions = Table(
+    "sync_transitions",
+    metadata,
+    _connector(),
+    Column("idempotency_key", Text, nullable=False),
+    Column("customer_id", BigInteger),
+    Column("kind", Text, nullable=False),
+    Column("occurred_at", UTCDateTime, nullable=False),
+    Column("payload", JSONDocument, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    PrimaryKeyConstraint("connector_id", "idempotency_key"),
+    Index(None, "connector_id", "customer_id"),
+)
+
+# The E.164 number each customer would use as SMS; when several customers
+# claim one number, only the lowest customer id sends it to Brevo.
+sms_claims = Table(
+    "sms_claims",
+    metadata,
+    _connector(),
+    Column("customer_id", BigInteger, nullable=False, autoincrement=False),
+    Column("sms", Text, nullable=False),
+    PrimaryKeyConstraint("connector_id", "customer_id"),
+    Index(None, "connector_id", "sms"),
+)
+
+# Per ticket: the first customer message and the first public agent reply,
+# read from the cross-ticket messages list.
+ticket_responses = Table(
+    "ticket_responses",
+    metadata,
+    _connector(),
+    Column("ticket_id", BigInteger, nullable=False, autoincrement=False),
+    Column("first_customer_at", UTCDateTime),
+    Column("first_reply_at", UTCDateTime),
+    PrimaryKeyConstraint("connector_id", "ticket_id"),
+)
+
 CONNECTOR_TABLES = tuple(metadata.sorted_tables)
