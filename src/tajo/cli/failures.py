@@ -1,0 +1,125 @@
+"""`tajo connectors failed` and `replay`: the failed-record ledger.
+
+A record lands in the ledger when it could not be read, planned or written
+(an unparsable datetime, a contact Brevo rejected). The run goes on without
+it; `replay` runs those records through the sync again.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tajo.cli.output import Consoles, format_instant
+from tajo.cli.runtime import CONNECTOR_ID, Runtime
+from tajo.config import TajoConfig
+from tajo.store import FailedRecord, get_failed_record, list_failed_records
+from tajo.sync import NoProgress, ReplayReport
+
+# Detail shown per record; the JSON output carries all of it.
+_DETAIL_WIDTH = 300
+
+
+def failed_json(record: FailedRecord) -> dict[str, Any]:
+    """Return one ledger entry as JSON (the payload is left out: it may be large)."""
+    return {
+        "id": record.id,
+        "source": record.source,
+        "recordType": record.record_type,
+        "recordId": record.record_id,
+        "reason": record.reason,
+        "detail": record.detail,
+        "attempts": record.attempts,
+        "createdAt": record.created_at.isoformat(),
+        "updatedAt": record.updated_at.isoformat(),
+        "replayedAt": record.replayed_at.isoformat() if record.replayed_at else None,
+        "resolved": record.resolved,
+    }
+
+
+def load_failed(
+    runtime: Runtime,
+    config: TajoConfig | None,
+    *,
+    include_resolved: bool,
+    limit: int,
+) -> list[FailedRecord]:
+    """Return ledger entries, newest first."""
+    with (
+        runtime.open_store(config) as store,
+        store.transaction(CONNECTOR_ID, read_only=True) as tx,
+    ):
+        return list_failed_records(tx, include_resolved=include_resolved, limit=limit)
+
+
+def missing_ids(
+    runtime: Runtime, config: TajoConfig | None, ids: list[int]
+) -> list[int]:
+    """Return the ids that are not in the ledger."""
+    with (
+        runtime.open_store(config) as store,
+        store.transaction(CONNECTOR_ID, read_only=True) as tx,
+    ):
+        return [entry for entry in ids if get_failed_record(tx, entry) is None]
+
+
+def print_failed(
+    consoles: Consoles, records: list[FailedRecord], *, as_json: bool
+) -> None:
+    """Print the ledger as a table, or as a JSON array."""
+    if as_json:
+        consoles.out.file.write(json.dumps([failed_json(r) for r in records], indent=2))
+        consoles.out.file.write("\n")
+        return
+    if not records:
+        consoles.ok("No failed records")
+        return
+    consoles.line(f"Failed records: {len(records)}")
+    for record in records:
+        attempts = (
+            "1 attempt" if record.attempts == 1 else f"{record.attempts} attempts"
+        )
+        consoles.line(
+            f"  #{record.id} {record.record_type} {record.record_id}: "
+            f"{record.reason} ({record.source}, {attempts}, last "
+            f"{format_instant(record.updated_at)})"
+        )
+        detail = record.detail
+        if len(detail) > _DETAIL_WIDTH:
+            detail = detail[: _DETAIL_WIDTH - 1] + "…"
+        consoles.line(f"      {detail}")
+    consoles.line(
+        "Replay them with: tajo connectors replay gorgias --all (or --id N ...)"
+    )
+
+
+async def replay(
+    runtime: Runtime, config: TajoConfig, ids: list[int] | None
+) -> ReplayReport:
+    """Replay ledger entries (`None`: every unresolved one) through the engine."""
+    from tajo.cli.sync_cmd import open_engine
+
+    async with open_engine(runtime, config, progress=NoProgress()) as engine:
+        report: ReplayReport = await engine.replay_failed(ids)
+    return report
+
+
+def print_replay(consoles: Consoles, report: ReplayReport) -> bool:
+    """Print what a replay did; return True when some entries still fail."""
+    drain = report.drain
+    consoles.line(
+        f"Replayed: {report.refetched} records read again from Gorgias, "
+        f"{report.requeued} Brevo writes queued again; sent {drain.contacts_written} "
+        f"contacts, {drain.events_sent} events"
+    )
+    if report.resolved:
+        shown = ", ".join(str(entry) for entry in report.resolved)
+        consoles.ok(f"Resolved: {shown}")
+    if report.still_failing:
+        shown = ", ".join(str(entry) for entry in report.still_failing)
+        consoles.fail(
+            f"Still failing: {shown}",
+            fix="see the reasons with `tajo connectors failed gorgias`",
+        )
+        return True
+    return False
