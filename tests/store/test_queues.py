@@ -46,9 +46,25 @@ def test_enqueue_after_claim_queues_again(store: Store) -> None:
         enqueue(tx, "contact_upsert", {"v": 1}, dedupe_key="contact:1")
         [claimed] = claim_outbox(tx, "w1")
         again = enqueue(tx, "contact_upsert", {"v": 2}, dedupe_key="contact:1")
+        while_sending = claim_outbox(tx, "w2")
+        complete_outbox(tx, "w1", [claimed.id])
         [next_item] = claim_outbox(tx, "w2")
     assert again != claimed.id
+    assert while_sending == []
     assert next_item.payload == {"v": 2}
+
+
+def test_claim_outbox_takes_key_of_expired_claim(
+    store: Store, clock: FakeClock
+) -> None:
+    with store.transaction("gorgias") as tx:
+        enqueue(tx, "contact_upsert", {"v": 1}, dedupe_key="contact:1")
+        claim_outbox(tx, "w1", lease_seconds=60)
+        enqueue(tx, "contact_upsert", {"v": 2}, dedupe_key="contact:1")
+    clock.advance(61)
+    with store.transaction("gorgias") as tx:
+        items = claim_outbox(tx, "w2")
+    assert sorted(item.payload["v"] for item in items) == [1, 2]
 
 
 def test_enqueue_not_before_delays_claim(store: Store, clock: FakeClock) -> None:

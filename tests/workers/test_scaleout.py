@@ -249,9 +249,19 @@ async def test_pollers_of_two_workers_never_sync_together(
 ) -> None:
     async with cluster(postgres_url, tmp_path, sync_every="0.3") as running:
         await wait_for(lambda: first_sync_done(running.store))
+        after_first_sync = len(running.brevo.requests)
         tickets = closed_tickets(running.gorgias)
         await fire(running.urls, tickets)
         await wait_for(lambda: all_sent(running.store, running.brevo))
+        # Pollers and workers both see each closed ticket; one write each.
+        writes = Counter(
+            r.body.get("email")
+            for r in running.brevo.requests[after_first_sync:]
+            if r.method == "POST"
+            and r.path == "/v3/contacts"
+            and r.status is not None
+            and 200 <= r.status < 300
+        )
 
         # While another holder has the lease, both pollers must skip.
         await wait_for(lambda: take_lease(running.store))
@@ -271,6 +281,8 @@ async def test_pollers_of_two_workers_never_sync_together(
             f"{skips(running, 'w2')}"
         )
     assert set(effects.values()) == {1}
+    assert len(writes) == TICKETS
+    assert set(writes.values()) == {1}
     assert not [run for run in runs if held_from <= run[0] <= held_until]
     for (_, first_end, _), (second_start, _, _) in itertools.pairwise(runs):
         assert first_end is not None

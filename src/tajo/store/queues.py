@@ -13,7 +13,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
-from sqlalchemy import RowMapping, Table, and_, or_, select, text, update
+from sqlalchemy import (
+    ColumnElement,
+    RowMapping,
+    Table,
+    and_,
+    exists,
+    or_,
+    select,
+    text,
+    update,
+)
 
 from tajo.http.retry import Backoff
 from tajo.redact import redact_headers, redact_text
@@ -185,9 +195,12 @@ def _claim(
         # The worker holding this claim died or stalled past its lease.
         and_(table.c.status == "in_progress", table.c.claimed_until < now),
     )
+    conditions = [of_connector(tx, table), due]
+    if "dedupe_key" in table.c:
+        conditions.append(~_key_in_flight(table, now))
     ids_query = (
         select(table.c.id)
-        .where(of_connector(tx, table), due)
+        .where(*conditions)
         .order_by(table.c.id)
         .limit(limit)
         .with_for_update(skip_locked=True)
@@ -208,6 +221,24 @@ def _claim(
     )
     claimed = list(tx.conn.execute(statement).mappings())
     return sorted(claimed, key=lambda row: int(row["id"]))
+
+
+def _key_in_flight(table: Table, now: datetime) -> ColumnElement[bool]:
+    """Match rows whose dedupe key another worker is sending right now.
+
+    A change queued while an earlier row of the same key is being sent gets a
+    row of its own; holding it back until that send settles means two workers
+    never write the same contact at once, and the later row can compare its
+    payload with what the first one pushed.
+    """
+    busy = table.alias("busy")
+    return exists().where(
+        busy.c.connector_id == table.c.connector_id,
+        busy.c.dedupe_key == table.c.dedupe_key,
+        busy.c.id != table.c.id,
+        busy.c.status == "in_progress",
+        busy.c.claimed_until >= now,
+    )
 
 
 def complete_outbox(tx: Tx, worker: str, item_ids: Iterable[int]) -> int:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tajo.brevo import BrevoClient
@@ -163,14 +163,24 @@ class OutboxWriter:
     ) -> None:
         if not items:
             return
-        writes = [ContactWrite.from_payload(i.id, i.payload) for i in items]
+        queued = [ContactWrite.from_payload(i.id, i.payload) for i in items]
+        with self._store.transaction(self._connector_id, read_only=True) as tx:
+            before = get_contact_links(tx, [w.customer_id for w in queued])
+        writes: list[ContactWrite] = []
+        applied: list[int] = []
+        for write in queued:
+            remaining = _still_needed(write, before.get(write.customer_id))
+            if remaining is None:
+                applied.append(write.item_id)
+            else:
+                writes.append(remaining)
         batch = await write_contacts(self._brevo, writes, import_list=self._import_list)
         totals.requests += batch.requests
         by_id = {item.id: item for item in items}
         with self._store.transaction(self._connector_id) as tx:
             links = get_contact_links(tx, [w.customer_id for w in writes])
             saved: list[ContactLink] = []
-            done: list[int] = []
+            done: list[int] = list(applied)
             for write in writes:
                 item = by_id[write.item_id]
                 result = batch.results[write.item_id]
@@ -355,6 +365,24 @@ class OutboxWriter:
 
 
 _KINDS = frozenset({CONTACT, EVENT, TRIGGER})
+
+
+def _still_needed(write: ContactWrite, link: ContactLink | None) -> ContactWrite | None:
+    """Drop what an earlier send of the same contact already pushed.
+
+    The planner compares with the link when it queues a write, but a poll and
+    a webhook worker can both queue one before either is sent. Returns None
+    when Brevo already holds everything the write carries.
+    """
+    if link is None:
+        return write
+    held = set(link.list_ids)
+    upsert = write.upsert and link.last_pushed_hash != write.digest
+    add = tuple(i for i in write.add if i not in held)
+    remove = tuple(i for i in write.remove if i in held)
+    if not upsert and not add and not remove:
+        return None
+    return replace(write, upsert=upsert, add=add, remove=remove)
 
 
 def _customer_of(item: OutboxItem) -> int | None:
