@@ -129,3 +129,21 @@ async def test_progress_reports_stages_and_estimate(world: World) -> None:
     remaining = [count or 0 for count, _ in recorder.estimates]
     assert remaining == sorted(remaining, reverse=True)
     assert remaining[0] > remaining[-1]
+
+
+async def test_estimate_comes_from_previous_run_of_same_mode(world: World) -> None:
+    add_customer(world.gorgias)
+    full = await world.engine().run(mode="full")
+    first_incremental = Recorder()
+    await world.engine(progress=first_incremental).run(mode="incremental")
+    second_incremental = Recorder()
+    incremental = await world.engine(progress=second_incremental).run(
+        mode="incremental"
+    )
+
+    # No incremental run had finished yet, and a full run's count would
+    # overstate an incremental one many times over.
+    assert first_incremental.estimates == []
+    remaining = [count or 0 for count, _ in second_incremental.estimates]
+    assert max(remaining) <= incremental.gorgias_requests
+    assert max(remaining) < full.gorgias_requests

@@ -165,12 +165,16 @@ def get_sync_run(tx: Tx, run_id: int) -> SyncRun | None:
     return _sync_run(row) if row else None
 
 
-def last_sync_run(tx: Tx, *, status: RunStatus | None = None) -> SyncRun | None:
-    """Return the most recently started run, optionally with that status."""
+def last_sync_run(
+    tx: Tx, *, status: RunStatus | None = None, mode: str | None = None
+) -> SyncRun | None:
+    """Return the most recently started run, optionally of that status and mode."""
     table = tables.sync_runs
     query = select(table).where(of_connector(tx, table))
     if status is not None:
         query = query.where(table.c.status == status)
+    if mode is not None:
+        query = query.where(table.c.type == mode)
     query = query.order_by(table.c.started_at.desc(), table.c.id.desc()).limit(1)
     row = tx.conn.execute(query).mappings().first()
     return _sync_run(row) if row else None

@@ -192,7 +192,8 @@ class SyncEngine:
             interrupt_running_runs(tx)
             release_dead_claims(tx)
             run_id = start_sync_run(tx, mode)
-            previous = last_sync_run(tx, status="succeeded")
+            # A full run's request count says nothing about an incremental one.
+            previous = last_sync_run(tx, status="succeeded", mode=mode)
             first_sync_at = get_watermark(tx, FIRST_SYNC)
             if first_sync_at is None:
                 first_sync_at = set_watermark(tx, FIRST_SYNC, started)
