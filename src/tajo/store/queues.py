@@ -227,9 +227,9 @@ def _key_in_flight(table: Table, now: datetime) -> ColumnElement[bool]:
     """Match rows whose dedupe key another worker is sending right now.
 
     A change queued while an earlier row of the same key is being sent gets a
-    row of its own; holding it back until that send settles means two workers
-    never write the same contact at once, and the later row can compare its
-    payload with what the first one pushed.
+    row of its own. That row waits until the earlier send settles, so two
+    workers never write the same contact at once. The later row can then be
+    compared with what the first one pushed.
     """
     busy = table.alias("busy")
     return exists().where(

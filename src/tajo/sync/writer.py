@@ -376,10 +376,10 @@ def _still_needed(write: ContactWrite, link: ContactLink | None) -> ContactWrite
     """
     if link is None:
         return write
-    held = set(link.list_ids)
+    member_of = set(link.list_ids)
     upsert = write.upsert and link.last_pushed_hash != write.digest
-    add = tuple(i for i in write.add if i not in held)
-    remove = tuple(i for i in write.remove if i in held)
+    add = tuple(i for i in write.add if i not in member_of)
+    remove = tuple(i for i in write.remove if i in member_of)
     if not upsert and not add and not remove:
         return None
     return replace(write, upsert=upsert, add=add, remove=remove)
