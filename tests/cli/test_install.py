@@ -155,3 +155,20 @@ def test_install_unknown_connector_is_a_usage_error(workspace: Workspace) -> Non
     result = workspace.run("connectors", "install", "zendesk", "--api-key", "x")
     assert result.exit_code == 2
     assert "unknown connector 'zendesk'" in result.stderr
+
+
+def test_install_piped_key_without_email_rejected(
+    workspace: Workspace,
+) -> None:
+    text = workspace.config.read_text(encoding="utf-8")
+    workspace.config.write_text(
+        text.replace(f'    email: "{EMAIL}"\n', ""), encoding="utf-8"
+    )
+    result = workspace.run("connectors", "install", "gorgias", input=GORGIAS_KEY + "\n")
+    assert result.exit_code == 2
+    assert result.stderr.strip().splitlines()[-1] == (
+        "error: missing Gorgias email; pass --email, set GORGIAS_EMAIL or "
+        "connectors.gorgias.email"
+    )
+    assert GORGIAS_KEY not in result.stdout + result.stderr
+    assert workspace.simulators.gorgias.requests == []

@@ -40,6 +40,40 @@ def test_sync_bad_value_is_usage_error(
     assert expected in result.stderr
 
 
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["connectors", "sync", "gorgias", "--since", "yesterday"],
+        ["connectors", "sync", "gorgias", "--resources", "foo"],
+        ["connectors", "sync", "gorgias", "--batch-size", "0"],
+        ["connectors", "sync", "gorgias", "--no-such-option"],
+        ["serve", "--port", "not-a-number"],
+        ["--no-such-global-option", "version"],
+    ],
+    ids=["since", "resources", "batch-size", "unknown-option", "port", "global"],
+)
+def test_bad_option_value_prints_one_error_line(
+    workspace: Workspace, args: list[str]
+) -> None:
+    result = workspace.run(*args)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("error: ")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Usage:" not in result.stderr
+
+
+def test_missing_argument_keeps_the_usage_block(workspace: Workspace) -> None:
+    result = workspace.run("connectors", "sync")
+    assert result.exit_code == 2
+    assert "Usage: tajo connectors sync" in result.stderr
+
+
+def test_help_still_prints_usage(workspace: Workspace) -> None:
+    result = workspace.run("connectors", "sync", "--help")
+    assert result.exit_code == 0
+    assert "Usage:" in result.stdout
+
+
 def test_sync_bad_value_sends_nothing(workspace: Workspace) -> None:
     workspace.run("connectors", "sync", "gorgias", "--since", "yesterday")
     assert workspace.simulators.gorgias.requests == []
@@ -71,7 +105,8 @@ def test_debug_shows_the_traceback(workspace: Workspace) -> None:
     assert "Traceback" in result.stderr
 
 
-def test_global_options_may_follow_the_command(workspace: Workspace) -> None:
+def test_global_options_may_follow_the_command(installed: Workspace) -> None:
+    workspace = installed
     result = workspace.runner.invoke(
         app,
         [

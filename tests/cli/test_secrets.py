@@ -51,3 +51,43 @@ def test_wrong_brevo_key_error_hides_the_key(installed: Workspace) -> None:
     result = installed.run("connectors", "sync", "gorgias", options=DEBUG)
     assert result.exit_code == 1
     assert "xkeysib-wrong-but-secret-0987" not in result.stdout + result.stderr
+
+
+_BASE_CONFIG = "connectors:\n  gorgias:\n    domain: demo-store.gorgias.com\n"
+
+
+@pytest.mark.parametrize(
+    ("extra", "secret"),
+    [
+        ('brevo:\n  apikey: "xkeysib-LEAKED-SECRET-9999"\n', "LEAKED-SECRET-9999"),
+        ('    api_kee: "gorgias-LEAKED-KEY-1111"\n', "LEAKED-KEY-1111"),
+        ('    webhook: {secrett: "LEAKED-WEBHOOK-2222"}\n', "LEAKED-WEBHOOK-2222"),
+        ('brevo:\n  api_key: ["xkeysib-LEAKED-LIST-5555"]\n', "LEAKED-LIST-5555"),
+        (
+            "state:\n  database_url: mysql://tajo:DBPASSWORD-LEAK@127.0.0.1:1/tajo\n",
+            "DBPASSWORD-LEAK",
+        ),
+        (
+            "state:\n  database_url: mysql://127.0.0.1/tajo?password=QUERY-LEAK-3333\n",
+            "QUERY-LEAK-3333",
+        ),
+    ],
+    ids=[
+        "brevo-apikey",
+        "gorgias-api-kee",
+        "webhook-secrett",
+        "api-key-list",
+        "database-password",
+        "database-query-password",
+    ],
+)
+def test_config_error_under_debug_hides_secrets(
+    workspace: Workspace, extra: str, secret: str
+) -> None:
+    # Indented extras continue `connectors.gorgias`; the others add sections.
+    workspace.config.write_text(_BASE_CONFIG + extra, encoding="utf-8")
+    result = workspace.run("connectors", "status", "gorgias", options=DEBUG)
+    assert result.exit_code == 2
+    assert "Traceback" in result.stderr
+    assert "error: invalid configuration" in result.stderr
+    assert secret not in result.stdout + result.stderr

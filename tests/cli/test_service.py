@@ -6,6 +6,7 @@ import os
 import queue
 import re
 import signal
+import socket
 import subprocess
 import threading
 import time
@@ -17,6 +18,8 @@ import pytest
 from tests.cli.conftest import Workspace, tajo_command
 
 from tajo.cli.sandbox import SANDBOX_EMAIL, SANDBOX_GORGIAS_KEY
+from tajo.config import parse_config
+from tajo.config.yamlfile import parse_yaml
 
 START_TIMEOUT_SECONDS = 30.0
 WEBHOOK_SECRET = "webhook-secret-for-tests-0123456789"
@@ -149,3 +152,72 @@ def test_serve_receives_and_stops_on_ctrl_c(
     assert unauthorized.status_code == 401
     assert code == 0
     assert "Stopped." in rest
+
+
+def test_sandbox_prints_the_rate_limit_it_enforces(
+    start: list[subprocess.Popen[str]], tmp_path: Path
+) -> None:
+    process = _spawn(
+        start,
+        [
+            "sandbox",
+            "--gorgias-port",
+            "0",
+            "--brevo-port",
+            "0",
+            "--customers",
+            "5",
+            "--requests-per-window",
+            "500",
+            "--window-seconds",
+            "10",
+        ],
+        {"TAJO_HOME": str(tmp_path)},
+    )
+    lines = Lines(process)
+    lines.until(r"Press Ctrl-C to stop")
+    _stop(process, lines)
+    printed = lines.seen.split("A tajo.yaml for these simulators:\n", 1)[1]
+    printed = printed.split("\nThen:", 1)[0]
+    config = parse_config(parse_yaml(printed, "sandbox output"), environ={})
+    assert config.gorgias.rate_limit.requests == 500
+    assert config.gorgias.rate_limit.window_seconds == 10.0
+
+
+@pytest.fixture
+def busy_port() -> Iterator[int]:
+    """A port on 127.0.0.1 that another socket listens on."""
+    with socket.create_server(("127.0.0.1", 0)) as holder:
+        yield holder.getsockname()[1]
+
+
+def test_sandbox_busy_port_error_line(workspace: Workspace, busy_port: int) -> None:
+    result = workspace.run(
+        "sandbox", "--gorgias-port", str(busy_port), "--brevo-port", "0"
+    )
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"error: cannot listen on 127.0.0.1:{busy_port}: the address is already in "
+        f"use; another process listens on port {busy_port}; stop it, or pick a "
+        "free port with --gorgias-port"
+    ]
+
+
+def test_serve_busy_port_error_line(installed: Workspace, busy_port: int) -> None:
+    text = installed.config.read_text(encoding="utf-8")
+    installed.config.write_text(
+        text.replace(
+            "    phone_region: US\n",
+            f'    phone_region: US\n    webhook: {{secret: "{WEBHOOK_SECRET}"}}\n',
+        ),
+        encoding="utf-8",
+    )
+    result = installed.run("serve", "--port", str(busy_port), "--sync-every", "0")
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("error")]
+    assert errors == [
+        f"error: cannot listen on 127.0.0.1:{busy_port}: the address is already in "
+        f"use; another process listens on port {busy_port}; stop it, or pick a "
+        "free port with --port"
+    ]
+    assert "Traceback" not in result.stderr

@@ -8,6 +8,9 @@ from typing import Any
 import pytest
 from tests.cli.conftest import Workspace
 
+from tajo.cli.hints import SKIP_HINTS
+from tajo.cli.main import app
+
 STATUS_KEYS = {
     "connector",
     "connected",
@@ -27,9 +30,9 @@ STATUS_KEYS = {
 }
 
 
-def _status(workspace: Workspace) -> dict[str, Any]:
+def _status(workspace: Workspace, *, exit_code: int = 0) -> dict[str, Any]:
     result = workspace.run("connectors", "status", "gorgias", "--json")
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == exit_code, result.stderr
     data: dict[str, Any] = json.loads(result.stdout)
     return data
 
@@ -80,16 +83,40 @@ def test_status_text_names_the_account(installed: Workspace) -> None:
 
 
 def test_status_without_installation_is_not_connected(workspace: Workspace) -> None:
-    data = _status(workspace)
+    data = _status(workspace, exit_code=1)
     assert data["connected"] is False
     assert "tajo connectors install gorgias" in data["connectionProblem"]
 
 
+def test_status_text_without_installation_exits_1(workspace: Workspace) -> None:
+    result = workspace.run("connectors", "status", "gorgias")
+    assert result.exit_code == 1
+    assert "✗ Not connected" in result.stdout
+
+
+def test_status_without_config_file_says_where_it_looked(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(workspace.root)
+    workspace.config.unlink()
+    result = workspace.runner.invoke(app, ["connectors", "status", "gorgias"])
+    assert result.exit_code == 1
+    assert "✗ Not connected" in result.stdout
+    assert "warning: no configuration file found" in result.stderr
+    assert str(workspace.root / "tajo.yaml") in result.stderr
+
+
 def test_status_without_key_file_reports_the_problem(installed: Workspace) -> None:
     (installed.home / "secret.key").unlink()
-    data = _status(installed)
+    data = _status(installed, exit_code=1)
     assert data["connected"] is False
     assert "encryption key missing" in data["connectionProblem"]
+
+
+def test_event_without_contact_hint_is_a_whole_sentence() -> None:
+    hint = SKIP_HINTS["event_without_contact"]
+    assert not hint.endswith("once the customer is")
+    assert "dropped" in hint
 
 
 @pytest.mark.postgres

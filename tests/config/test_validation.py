@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import traceback
 from typing import Any
 
 import pytest
@@ -105,7 +106,7 @@ CASES: list[tuple[str, dict[str, Any], str, str, str]] = [
         "base-url-credentials",
         config_with({"base_url": "https://user:pw@proxy.example.com"}),
         "connectors.gorgias.base_url",
-        "value='https://user:pw@proxy.example.com'",
+        "value='https://[redacted]@proxy.example.com'",
         "remove the credentials",
     ),
     (
@@ -350,7 +351,7 @@ CASES: list[tuple[str, dict[str, Any], str, str, str]] = [
         "database-url-mysql",
         config_with({}, state={"database_url": "mysql://db.example.com/tajo"}),
         "state.database_url",
-        "value=[redacted]",
+        "value='mysql://db.example.com/tajo'",
         "tajo supports SQLite and PostgreSQL",
     ),
     (
@@ -461,6 +462,77 @@ def test_parse_config_problem_masks_secret(data: dict[str, Any]) -> None:
 def test_parse_config_database_password_masked() -> None:
     data = config_with({}, state={"database_url": "mysql://u:hunter2-fake@db/tajo"})
     assert "hunter2-fake" not in error_message(data)
+
+
+def test_parse_config_database_url_shows_host_not_password() -> None:
+    data = config_with({}, state={"database_url": "mysql://u:hunter2-fake@db/tajo"})
+    assert "state.database_url: value='mysql://[redacted]@db/tajo';" in (
+        error_message(data)
+    )
+
+
+def test_parse_config_database_url_without_scheme_masked() -> None:
+    data = config_with({}, state={"database_url": "u:hunter2-fake@db/tajo"})
+    message = error_message(data)
+    assert "hunter2-fake" not in message
+    assert "state.database_url: value=[redacted];" in message
+
+
+LEAKED = "xkeysib-LEAKED-SECRET-9999"
+
+
+@pytest.mark.parametrize(
+    ("data", "path", "suggestion"),
+    [
+        (config_with({}, brevo={"apikey": LEAKED}), "brevo.apikey", "api_key"),
+        (
+            config_with({"api_kee": LEAKED}),
+            "connectors.gorgias.api_kee",
+            "api_key",
+        ),
+        (
+            config_with({"webhook": {"secrett": LEAKED}}),
+            "connectors.gorgias.webhook.secrett",
+            "secret",
+        ),
+        (config_with({"sinc": {"token": LEAKED}}), "connectors.gorgias.sinc", "sync"),
+        ({**BASE, "brevoo": {"api_key": LEAKED}}, "brevoo", "brevo"),
+    ],
+    ids=["brevo-apikey", "gorgias-api-kee", "webhook-secrett", "nested", "top-level"],
+)
+def test_parse_config_unknown_key_value_never_printed(
+    data: dict[str, Any], path: str, suggestion: str
+) -> None:
+    message = error_message(data)
+    assert LEAKED not in message
+    assert f"{path}: unknown key; " in message
+    assert f"did you mean {suggestion!r}?" in message
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        config_with({"email": {"password": LEAKED}}),
+        config_with({"domain": {"auth_token": LEAKED}}),
+        config_with({"lists": {"satisfied_customers": {"apikey": LEAKED}}}),
+        config_with({"field_mapping": {"email": [{"client_secret": LEAKED}]}}),
+        config_with({"base_url": f"https://proxy.example.com/?token={LEAKED}"}),
+    ],
+    ids=["password", "token", "apikey", "client-secret", "url-query"],
+)
+def test_parse_config_values_under_secret_names_masked(data: dict[str, Any]) -> None:
+    message = error_message(data)
+    assert LEAKED not in message
+    assert "[redacted]" in message
+
+
+def test_parse_config_error_hides_the_validation_error() -> None:
+    data = config_with({}, brevo={"api_key": [LEAKED]})
+    with pytest.raises(ConfigError) as caught:
+        parse_config(data, environ={})
+    traceback_text = "".join(traceback.format_exception(caught.value))
+    assert LEAKED not in traceback_text
+    assert "ValidationError" not in traceback_text
 
 
 _SCALARS = (

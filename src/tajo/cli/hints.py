@@ -31,7 +31,8 @@ SKIP_HINTS: dict[str, str] = {
     ),
     "event_without_contact": (
         "transitions of customers that are not written to Brevo (see the other "
-        "reasons); they become events once the customer is"
+        "reasons); these events are dropped, not kept: once the customer is "
+        "written, only their later transitions become events"
     ),
     "event_without_identifier": (
         "events of contacts Brevo knows by no identifier an event accepts"

@@ -77,6 +77,23 @@ def read_api_key(value: str | None, *, label: str) -> Secret:
     return Secret(text)
 
 
+def prompt_email() -> str:
+    """Ask for the Gorgias account email on a terminal.
+
+    Without a terminal there is no prompt: the first line of standard input
+    is usually the piped API key, which must not be read as the email.
+
+    Raises:
+        ConfigError: standard input is not a terminal.
+    """
+    if sys.stdin is None or not sys.stdin.isatty():
+        raise ConfigError(
+            "missing Gorgias email; pass --email, set GORGIAS_EMAIL or "
+            "connectors.gorgias.email"
+        )
+    return str(typer.prompt("Email of the Gorgias user who owns the key"))
+
+
 def resolve_request(
     config: TajoConfig | None,
     *,
@@ -91,7 +108,8 @@ def resolve_request(
     domain never gets a key sent to it.
 
     Raises:
-        ConfigError: the domain is missing or not one label under gorgias.com.
+        ConfigError: the domain is missing or not one label under gorgias.com,
+            or no email is given and standard input is not a terminal.
     """
     gorgias = config.gorgias if config is not None else None
     chosen = domain or (gorgias.domain if gorgias else None)
@@ -103,7 +121,7 @@ def resolve_request(
     subdomain = parse_subdomain(chosen)
     account_email = email or (gorgias.email if gorgias else None)
     if not account_email:
-        account_email = typer.prompt("Email of the Gorgias user who owns the key")
+        account_email = prompt_email()
     return InstallRequest(
         domain=f"{subdomain}.gorgias.com",
         email=account_email.strip(),

@@ -1,7 +1,8 @@
 """The `tajo` command line: global options, error reporting, the command tree.
 
 Every `TajoError` ends the command with one `error: ...` line on stderr and
-exit status 1, or 2 for configuration and usage errors. `--debug` adds the
+exit status 1, or 2 for configuration and usage errors. A bad option value
+ends it with one `error: ...` line and exit status 2 too. `--debug` adds the
 traceback.
 """
 
@@ -13,6 +14,12 @@ from typing import Annotated, Any
 
 import typer
 from typer.core import TyperGroup
+
+try:
+    # Typer 0.2x vendors click as typer._click and raises its exceptions.
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover - older Typer uses click itself
+    from click import exceptions as click_errors  # type: ignore[no-redef]
 
 from tajo import __version__
 from tajo.cli.connectors import connectors_app
@@ -62,21 +69,56 @@ def hoist_global_options(args: list[str]) -> list[str]:
     return front + rest
 
 
+def is_bad_option_value(exc: click_errors.UsageError) -> bool:
+    """Return whether a usage error is about an option's value or spelling.
+
+    Those get one `error:` line. A missing argument or an unknown command
+    keeps click's usage block, which shows what the command expects.
+    """
+    if isinstance(exc, click_errors.MissingParameter):
+        return False
+    return isinstance(
+        exc,
+        click_errors.BadParameter
+        | click_errors.NoSuchOption
+        | click_errors.BadOptionUsage,
+    )
+
+
+def _report_usage_error(exc: click_errors.UsageError) -> typer.Exit:
+    typer.echo(f"error: {exc.format_message()}", err=True)
+    return typer.Exit(EXIT_USAGE)
+
+
 class TajoGroup(TyperGroup):
     """The root command group; it turns tajo errors into one-line messages."""
 
     def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, hoist_global_options(list(args)))
+        try:
+            return super().parse_args(ctx, hoist_global_options(list(args)))
+        except click_errors.UsageError as exc:
+            if is_bad_option_value(exc):
+                raise _report_usage_error(exc) from None
+            raise
 
     # `ctx` is typed Any: recent Typer versions vendor click, so the Context
     # class of the base method depends on the installed Typer.
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
+        except click_errors.UsageError as exc:
+            if is_bad_option_value(exc):
+                raise _report_usage_error(exc) from None
+            raise
         except TajoError as exc:
             runtime = ctx.obj if isinstance(ctx.obj, Runtime) else None
             if runtime is not None and runtime.debug:
-                typer.echo(traceback.format_exc(), err=True, nl=False)
+                # A ConfigError's message is complete and redacted, but the
+                # exception it was raised from may print input values, such
+                # as a pydantic ValidationError's, so it is left out.
+                chain = not isinstance(exc, ConfigError)
+                lines = traceback.format_exception(exc, chain=chain)
+                typer.echo("".join(lines), err=True, nl=False)
             typer.echo(f"error: {exc}", err=True)
             code = EXIT_USAGE if isinstance(exc, ConfigError) else EXIT_FAILURE
             raise typer.Exit(code) from None

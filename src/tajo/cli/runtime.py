@@ -21,6 +21,7 @@ from tajo.config import TajoConfig, load_config
 from tajo.credentials import KEY_FILE_NAME, KeyRing
 from tajo.errors import ConfigError
 from tajo.store import Store, default_data_dir, default_database_url
+from tajo.store.engine import create_sqlite_folder
 
 CONFIG_ENV = "TAJO_CONFIG"
 DEFAULT_CONFIG = Path("tajo.yaml")
@@ -106,9 +107,14 @@ class Runtime:
         """Open (and migrate) the state store.
 
         Raises:
+            ConfigError: the URL is invalid, its driver is not installed, or
+                the folder of a SQLite file cannot be created.
             StoreError: the database cannot be reached or migrated.
         """
-        return Store.open(self.database_url(config))
+        url = self.database_url(config)
+        # Store.open creates the folder too, but would raise a bare OSError.
+        create_sqlite_folder(url)
+        return Store.open(url)
 
     def keyring(self, *, create: bool) -> KeyRing:
         """Return the encryption keys for stored credentials.

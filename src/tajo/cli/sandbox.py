@@ -19,11 +19,13 @@ import typer
 
 from tajo.cli.output import Consoles
 from tajo.cli.runtime import runtime_of
+from tajo.cli.serve import check_port_free
+from tajo.errors import ConfigError
 from tajo.sandbox.brevo import BrevoSandbox
 from tajo.sandbox.brevo import create_app as brevo_app
 from tajo.sandbox.gorgias import GorgiasSandbox, generate_account
 from tajo.sandbox.gorgias import create_app as gorgias_app
-from tajo.sandbox.server import serve
+from tajo.sandbox.server import LOOPBACK, serve
 
 SANDBOX_DOMAIN = "demo-store"
 SANDBOX_EMAIL = "agent@example.com"
@@ -242,7 +244,12 @@ def sandbox_command(
     ] = None,
     requests_per_window: Annotated[
         int,
-        typer.Option(min=1, help="Gorgias rate limit: requests per window (40 real)."),
+        typer.Option(
+            min=1,
+            max=1000,
+            help="Gorgias rate limit: requests per window (40 real); the printed "
+            "tajo.yaml uses the same limit.",
+        ),
     ] = 40,
     window_seconds: Annotated[
         float,
@@ -251,17 +258,33 @@ def sandbox_command(
 ) -> None:
     """Serve simulators of Gorgias and Brevo on 127.0.0.1 until Ctrl-C."""
     consoles = runtime_of(ctx).consoles
+    # Checked first, because the simulators' server thread would only log a
+    # busy port and stop, leaving a traceback without the cause.
+    check_port_free(LOOPBACK, gorgias_port, option="--gorgias-port")
+    check_port_free(LOOPBACK, brevo_port, option="--brevo-port")
     size = AccountSize(seed=seed, customers=customers, tickets=tickets, surveys=surveys)
     simulators = build_simulators(
         size,
         gorgias_requests_per_window=requests_per_window,
         gorgias_window_seconds=window_seconds,
     )
-    with serving(simulators, gorgias_port=gorgias_port, brevo_port=brevo_port) as live:
+    with contextlib.ExitStack() as stack:
+        try:
+            live = stack.enter_context(
+                serving(simulators, gorgias_port=gorgias_port, brevo_port=brevo_port)
+            )
+        except RuntimeError as exc:
+            # Another process took a port between the check and the start.
+            raise ConfigError(
+                f"{exc}; the port may have been taken by another process; pick "
+                "free ports with --gorgias-port and --brevo-port (0 picks any)"
+            ) from None
         print_simulators(consoles, live, size)
         consoles.line("")
         consoles.line("A tajo.yaml for these simulators:")
-        consoles.line(sample_config(live))
+        consoles.line(
+            sample_config(live, rate_limit=(requests_per_window, window_seconds))
+        )
         consoles.line(
             "Then: tajo connectors install gorgias --api-key - (paste the "
             "simulator key) and tajo connectors sync gorgias."

@@ -8,13 +8,16 @@ stop cleanly on Ctrl-C or SIGTERM.
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import socket
 from typing import Annotated
 
 import typer
 
 from tajo.cli.runtime import Runtime, apply_log_level, runtime_of
 from tajo.config import TajoConfig
+from tajo.errors import ConfigError
 from tajo.gorgias import is_loopback_host
 from tajo.webhooks import DELIVERY_PATH
 from tajo.workers import DEFAULT_SYNC_EVERY_SECONDS, run_workers, serve
@@ -27,6 +30,53 @@ SyncEveryOption = Annotated[
         "0 turns the poller off.",
     ),
 ]
+
+
+def listen_error(
+    exc: OSError, host: str, port: int, *, option: str
+) -> ConfigError | None:
+    """Return a one-line error for a failed bind to `host:port`, or None.
+
+    `option` is the command-line option that chooses the port. Other
+    OSErrors return None, so the caller raises them unchanged.
+    """
+    address = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+    if exc.errno == errno.EADDRINUSE:
+        return ConfigError(
+            f"cannot listen on {address}: the address is already in use; another "
+            f"process listens on port {port}; stop it, or pick a free port with "
+            f"{option}"
+        )
+    if exc.errno in (errno.EACCES, errno.EADDRNOTAVAIL):
+        return ConfigError(
+            f"cannot listen on {address}: {exc.strerror}; expected an address of "
+            f"this machine and a port you may open (1024 or above without root); "
+            f"pick another port with {option}"
+        )
+    return None
+
+
+def check_port_free(host: str, port: int, *, option: str) -> None:
+    """Bind `host:port` once and release it, so a busy port fails early.
+
+    The socket uses SO_REUSEADDR like uvicorn's, so a port left in TIME_WAIT
+    by a previous run counts as free. Port 0 is always free.
+
+    Raises:
+        ConfigError: the port is in use, or may not be opened.
+    """
+    if port == 0:
+        return
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            error = listen_error(exc, host, port, option=option)
+            if error is None:
+                raise
+            raise error from None
 
 
 def service_logging(runtime: Runtime, config: TajoConfig) -> None:
@@ -68,16 +118,22 @@ def serve_command(
             f"metrics {base_url}/metrics; Ctrl-C stops."
         )
 
-    asyncio.run(
-        serve(
-            config,
-            host=host,
-            port=port,
-            workers_in_process=workers,
-            sync_every=sync_every or None,
-            on_listening=listening,
+    try:
+        asyncio.run(
+            serve(
+                config,
+                host=host,
+                port=port,
+                workers_in_process=workers,
+                sync_every=sync_every or None,
+                on_listening=listening,
+            )
         )
-    )
+    except OSError as exc:
+        error = listen_error(exc, host, port, option="--port")
+        if error is None:
+            raise
+        raise error from None
     consoles.line("Stopped.")
 
 

@@ -1,7 +1,8 @@
 """`tajo connectors status`: what is connected, synced, queued and failed.
 
 Everything comes from the state store, except the webhook's health, which
-costs one Gorgias request when a webhook is configured.
+costs one Gorgias request when a webhook is configured. The command exits
+with status 1 when no usable credentials are configured or stored.
 """
 
 from __future__ import annotations
@@ -17,13 +18,16 @@ import typer
 from tajo.cli.clients import build_gorgias_client, gorgias_access
 from tajo.cli.hints import skip_hint, throttle_hint
 from tajo.cli.output import Consoles, format_instant, format_seconds
-from tajo.cli.runtime import CONNECTOR_ID, Runtime, runtime_of
+from tajo.cli.runtime import CONFIG_ENV, CONNECTOR_ID, Runtime, runtime_of
 from tajo.clock import SystemClock
 from tajo.config import TajoConfig
 from tajo.credentials import load_connection
 from tajo.errors import ApiError, ConfigError, CredentialsError
 from tajo.store import StoreStatus, SyncRun, get_connection, store_status
 from tajo.webhooks.registration import check_webhook
+
+# Exit status when the connector has no usable credentials (docs/cli.md).
+EXIT_NOT_CONNECTED = 1
 
 
 @dataclass(frozen=True, slots=True)
@@ -246,8 +250,19 @@ def _print_webhook(consoles: Consoles, webhook: dict[str, Any]) -> None:
 def status_command(ctx: typer.Context, connector: str, *, as_json: bool) -> None:
     """Print the status of `connector` for people, or as JSON."""
     runtime = runtime_of(ctx)
-    data = collect_status(runtime, runtime.optional_config())
+    config = runtime.optional_config()
+    if config is None:
+        # On stderr, so the --json output stays one JSON document.
+        runtime.consoles.warn(
+            f"no configuration file found: looked for "
+            f"{runtime.config_path.absolute()}; status is read from the default "
+            f"state database; pass --config PATH or set ${CONFIG_ENV} to use "
+            "another file"
+        )
+    data = collect_status(runtime, config)
     if as_json:
         typer.echo(json.dumps(data, indent=2, sort_keys=False))
-        return
-    print_status(runtime.consoles, data)
+    else:
+        print_status(runtime.consoles, data)
+    if not data["connected"]:
+        raise typer.Exit(EXIT_NOT_CONNECTED)

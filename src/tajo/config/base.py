@@ -41,19 +41,22 @@ def setting(
     fix: str,
     alias: str | None = None,
     secret: bool = False,
+    password_url: bool = False,
 ) -> Any:
     """Return a pydantic field that stores the texts the error report prints.
 
     `expected` describes a valid value and `fix` names the change to make.
     Both appear in the ConfigError message for this key. A `secret`
-    setting is left out of reprs and masked in error messages.
+    setting is left out of reprs and masked in error messages. A
+    `password_url` setting is a URL that may contain a password: it is left
+    out of reprs, and error messages print it with the password masked.
     """
     return Field(
         default,
         alias=alias,
         description=expected,
-        json_schema_extra={"fix": fix, "secret": secret},
-        repr=not secret,
+        json_schema_extra={"fix": fix, "secret": secret, "password_url": password_url},
+        repr=not (secret or password_url),
     )
 
 

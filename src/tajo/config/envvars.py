@@ -11,8 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from tajo.config.problems import ConfigProblem, show_value
-from tajo.redact import SENSITIVE_NAMES
+from tajo.config.problems import ConfigProblem, is_secret_name, show_value
 
 _REFERENCE = re.compile(
     r"\$\$|\$\{(?P<name>[A-Za-z_][A-Za-z0-9_]*)(?::-(?P<default>[^}]*))?\}"
@@ -89,7 +88,7 @@ def _expand_string(
 
 
 def _is_secret_path(path: str) -> bool:
-    return path.rsplit(".", 1)[-1].lower() in SENSITIVE_NAMES
+    return any(is_secret_name(part) for part in path.split("."))
 
 
 def _join(path: str, key: object) -> str:

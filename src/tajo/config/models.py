@@ -106,7 +106,7 @@ class StateConfig(Section):
         expected="an SQLAlchemy URL: sqlite:///path/to/tajo.db or "
         "postgresql+psycopg://user@host/db",
         fix="remove it to use tajo.db in the data directory",
-        secret=True,
+        password_url=True,
     )
 
     @field_validator("database_url")

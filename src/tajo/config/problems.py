@@ -3,6 +3,10 @@
 Every problem names the key path, the bad value, what was expected and the
 fix. Unknown keys get a "did you mean" suggestion, because a misspelt key that
 was silently ignored would change what is synced without any warning.
+
+Messages never contain a secret. The value of an unknown key is not printed,
+because a misspelt `api_kee` still contains the key. Values under a key whose
+name looks secret are masked, and URLs print with their password masked.
 """
 
 from __future__ import annotations
@@ -18,11 +22,14 @@ from pydantic.fields import FieldInfo
 
 from tajo.config.base import INVALID, did_you_mean
 from tajo.errors import ConfigError
-from tajo.redact import MASK, SENSITIVE_NAMES
+from tajo.redact import MASK, SENSITIVE_NAMES, redact_url
 
 MISSING = "<missing>"
 _ABSENT = object()
 _VALUE_LIMIT = 80
+# A key whose name contains one of these words is treated as a secret, so a
+# misspelt or unexpected credential key is masked as well as the known ones.
+_SECRET_WORDS = ("key", "secret", "token", "password", "passwd", "auth", "cookie")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,13 +37,17 @@ class ConfigProblem:
     """One invalid setting."""
 
     path: str
-    value: str
+    value: str | None
     expected: str
     fix: str
 
     def render(self) -> str:
-        """Return the problem as one line of a ConfigError message."""
-        return f"{self.path}: value={self.value}; expected {self.expected}; {self.fix}"
+        """Return the problem as one line of a ConfigError message.
+
+        A problem without a value (an unknown key) is shown without `value=`.
+        """
+        value_text = "unknown key" if self.value is None else f"value={self.value}"
+        return f"{self.path}: {value_text}; expected {self.expected}; {self.fix}"
 
 
 def raise_problems(problems: Sequence[ConfigProblem], source: str) -> typing.NoReturn:
@@ -49,17 +60,56 @@ def raise_problems(problems: Sequence[ConfigProblem], source: str) -> typing.NoR
     noun = "problem" if count == 1 else "problems"
     lines = [f"invalid configuration: file={source}; {count} {noun}; fix each:"]
     lines.extend(f"  - {problem.render()}" for problem in problems)
-    raise ConfigError("\n".join(lines))
+    # `from None`: under --debug the traceback must not show the pydantic
+    # ValidationError this may be raised from, because it prints input values.
+    raise ConfigError("\n".join(lines)) from None
 
 
-def show_value(value: object, *, secret: bool = False) -> str:
-    """Return a short repr of a bad value, masked when it is a secret."""
-    if secret:
+def is_secret_name(name: str) -> bool:
+    """Return whether a configuration key's name suggests its value is a secret."""
+    lowered = name.lower()
+    return lowered in SENSITIVE_NAMES or any(word in lowered for word in _SECRET_WORDS)
+
+
+def show_value(value: object, *, secret: bool = False, url: bool = False) -> str:
+    """Return a short repr of a bad value with every secret in it masked.
+
+    The whole value is masked when `secret` is true. Otherwise values under
+    keys with secret-looking names are masked inside mappings, and URLs show
+    no password. With `url`, a string that cannot be read as a URL is masked
+    too, because it may be a mistyped URL that contains a password.
+    """
+    if secret or (url and isinstance(value, str) and "://" not in value):
         return MASK
-    text = repr(value)
+    text = repr(_scrub(value))
     if len(text) > _VALUE_LIMIT:
         text = text[: _VALUE_LIMIT - 1] + "…"
     return text
+
+
+def _scrub(value: object) -> object:
+    """Return a copy of `value` with secrets masked, for printing."""
+    if isinstance(value, str):
+        return _mask_url(value)
+    if isinstance(value, dict):
+        return {
+            key: MASK if is_secret_name(str(key)) else _scrub(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [_scrub(item) for item in value]
+    return value
+
+
+def _mask_url(text: str) -> str:
+    """Return `text` with the password masked when it is a URL, else unchanged."""
+    if "://" not in text:
+        return text
+    try:
+        return redact_url(text)
+    except ValueError:
+        # urlsplit rejects some malformed URLs; mask them rather than guess.
+        return MASK
 
 
 def problems_from(error: ValidationError, root: type[BaseModel]) -> list[ConfigProblem]:
@@ -90,7 +140,12 @@ def _problem(item: Any, root: type[BaseModel]) -> ConfigProblem:
     path = ".".join(loc) or "(top level)"
     info = _field_at(root, loc)
     secret = _is_secret(loc, info)
-    value = MISSING if bad_input is _ABSENT else show_value(bad_input, secret=secret)
+    url = _extra_flag(info, "password_url")
+    value: str | None = (
+        MISSING
+        if bad_input is _ABSENT
+        else show_value(bad_input, secret=secret, url=url)
+    )
 
     if kind == INVALID:
         if is_key_error:
@@ -100,9 +155,10 @@ def _problem(item: Any, root: type[BaseModel]) -> ConfigProblem:
         known = _known_keys(root, loc[:-1])
         hint = did_you_mean(loc[-1], known)
         listed = ", ".join(known) if known else "no other keys"
+        # The value is left out: a misspelt credential key still holds the secret.
         return ConfigProblem(
             path,
-            value,
+            None,
             f"a known key here ({listed}), because unknown keys are rejected",
             f"{hint}rename or remove the key",
         )
@@ -136,10 +192,13 @@ def _texts(info: FieldInfo | None) -> tuple[str | None, str]:
 
 
 def _is_secret(loc: Sequence[str], info: FieldInfo | None) -> bool:
-    if loc and loc[-1].lower() in SENSITIVE_NAMES:
-        return True
+    return any(is_secret_name(part) for part in loc) or _extra_flag(info, "secret")
+
+
+def _extra_flag(info: FieldInfo | None, name: str) -> bool:
+    """Return a flag that `setting()` stored on the field, such as `secret`."""
     extra = info.json_schema_extra if info is not None else None
-    return isinstance(extra, dict) and bool(extra.get("secret"))
+    return isinstance(extra, dict) and bool(extra.get(name))
 
 
 def _field_at(root: type[BaseModel], loc: Sequence[str]) -> FieldInfo | None:

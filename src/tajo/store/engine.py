@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -13,6 +14,7 @@ from sqlalchemy.pool import StaticPool
 
 from tajo.errors import ConfigError
 from tajo.redact import MASK, SENSITIVE_NAMES, redact_url
+from tajo.store.paths import create_private_folder
 
 logger = logging.getLogger(__name__)
 
@@ -38,12 +40,13 @@ def normalize_url(url: str | URL) -> URL:
     """
     try:
         parsed = make_url(url)
-    except Exception as exc:
+    except Exception:
         shown = redact_url(str(url))
+        # `from None`: the parser's own exception may repeat the URL unmasked.
         raise ConfigError(
             f"invalid database URL: url={shown!r}; expected sqlite:///PATH or "
             "postgresql+psycopg://USER@HOST/DB; fix the state database URL"
-        ) from exc
+        ) from None
     backend = parsed.get_backend_name()
     if backend in {"postgresql", "postgres"}:
         # Name the driver even where it is the default: SQLAlchemy 2.0 defaults
@@ -71,12 +74,40 @@ def create_store_engine(
     PostgreSQL goes through psycopg 3 with connections checked before use.
 
     Raises:
-        ConfigError: the URL is invalid or names an unsupported backend.
+        ConfigError: the URL is invalid, names an unsupported backend, or
+            names PostgreSQL while its driver is not installed.
     """
     parsed = normalize_url(url)
     if parsed.get_backend_name() == "postgresql":
-        return create_engine(parsed, pool_pre_ping=True, echo=echo)
+        try:
+            return create_engine(parsed, pool_pre_ping=True, echo=echo)
+        except ImportError as exc:
+            # SQLAlchemy imports the driver when it creates the engine.
+            raise ConfigError(
+                "PostgreSQL support is not installed: pip install 'tajo[postgres]'; "
+                f"the state database {display_url(parsed)} needs the "
+                f"{parsed.get_driver_name()} driver, and importing it failed "
+                f"({exc.__class__.__name__}: {exc})"
+            ) from None
     return _create_sqlite_engine(parsed, busy_timeout_seconds, echo=echo)
+
+
+def create_sqlite_folder(url: str | URL) -> None:
+    """Create the folder of a SQLite database file, with mode 0700, if missing.
+
+    Nothing happens for PostgreSQL or an in-memory database.
+
+    Raises:
+        ConfigError: the URL is invalid, or the folder cannot be created.
+    """
+    parsed = normalize_url(url)
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (
+        None,
+        "",
+        ":memory:",
+    ):
+        return
+    create_private_folder(Path(parsed.database).parent, setting="state.database_url")
 
 
 def _create_sqlite_engine(
