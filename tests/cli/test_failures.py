@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from tests.cli.conftest import Workspace
 
+from tajo.store import Store, add_failed_record
+
 BROKEN_ID = 86539999
 BROKEN_DATE = "the 3rd of May"
 
@@ -104,3 +106,88 @@ def test_replay_unknown_id_is_a_usage_error(installed: Workspace) -> None:
     result = installed.run("connectors", "replay", "gorgias", "--id", "424242")
     assert result.exit_code == 2
     assert "no failed record with id 424242" in result.stderr
+
+
+def _reject_delivery(workspace: Workspace, digest: str = "0123456789abcdef") -> int:
+    """Add a ledger entry as the receiver does for a body it cannot read."""
+    store = Store.open(workspace.database_url)
+    try:
+        with store.transaction("gorgias") as tx:
+            return add_failed_record(
+                tx,
+                "webhook",
+                "delivery",
+                f"sha256:{digest}",
+                reason="invalid_json",
+                detail="the body is not JSON",
+                payload={"status": 400, "body": "<ticket/>"},
+            )
+    finally:
+        store.engine.dispose()
+
+
+def test_replay_all_skips_rejected_deliveries(installed: Workspace) -> None:
+    entry = _reject_delivery(installed)
+    result = installed.run("connectors", "replay", "gorgias", "--all")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert f"Not replayable, left as they are: {entry}" in result.stdout
+    assert "Still failing" not in result.stdout
+
+
+def test_failed_points_rejected_deliveries_to_dismiss(installed: Workspace) -> None:
+    entry = _reject_delivery(installed)
+    result = installed.run("connectors", "failed", "gorgias")
+    assert f"Not replayable (webhook rejections or handler failures): {entry}" in (
+        result.stdout
+    )
+    assert "--dismiss" in result.stdout
+    assert "replay gorgias --all" not in result.stdout
+    assert _failed(installed)[0]["replayable"] is False
+
+
+def test_failed_dismiss_marks_the_entry_resolved(installed: Workspace) -> None:
+    entry = _reject_delivery(installed)
+    result = installed.run(
+        "connectors", "failed", "gorgias", "--dismiss", str(entry), "--note", "spam"
+    )
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert f"Dismissed (marked resolved): {entry}" in result.stdout
+    assert _failed(installed) == []
+
+    listed = installed.run("connectors", "failed", "gorgias", "--resolved")
+    assert f"[dismissed] #{entry} delivery" in listed.stdout
+    assert "[dismissed: spam]" in listed.stdout
+    assert "0 unresolved, 1 resolved" in listed.stdout
+    assert "Replay them with" not in listed.stdout
+
+
+def test_failed_dismiss_all_rejected(installed: Workspace) -> None:
+    first = _reject_delivery(installed)
+    second = _reject_delivery(installed, "fedcba9876543210")
+    result = installed.run("connectors", "failed", "gorgias", "--dismiss-all-rejected")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert f"Dismissed (marked resolved): {second}, {first}" in result.stdout
+    assert _failed(installed) == []
+
+
+def test_failed_dismiss_unknown_id_is_a_usage_error(installed: Workspace) -> None:
+    result = installed.run("connectors", "failed", "gorgias", "--dismiss", "424242")
+    assert result.exit_code == 2
+    assert "no failed record with id 424242" in result.stderr
+
+
+def test_failed_resolved_marks_replayed_entries(
+    installed: Workspace, broken: dict[str, Any]
+) -> None:
+    _repair_ticket(installed, broken)
+    assert installed.run("connectors", "replay", "gorgias", "--all").exit_code == 0
+    listed = installed.run("connectors", "failed", "gorgias", "--resolved")
+    assert f"[resolved] #{_failed_all(installed)[0]['id']} ticket" in listed.stdout
+    assert "Replay them with" not in listed.stdout
+
+
+def _failed_all(workspace: Workspace) -> list[dict[str, Any]]:
+    result = workspace.run("connectors", "failed", "gorgias", "--json", "--resolved")
+    assert result.exit_code == 0, result.stderr
+    records: list[dict[str, Any]] = json.loads(result.stdout)
+    return records

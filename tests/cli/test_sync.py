@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import json
+import re
 
+from rich.console import Console
 from tests.cli.conftest import Workspace
 
+from tajo.cli.progress import RichProgress
 from tajo.sandbox.brevo import BrevoSandbox
 
 WRITE_METHODS = {"POST", "PUT", "DELETE"}
@@ -109,3 +113,58 @@ def test_sync_without_brevo_key_is_a_config_error(installed: Workspace) -> None:
     result = installed.run("connectors", "sync", "gorgias")
     assert result.exit_code == 2
     assert "error: missing Brevo API key" in result.stderr
+
+
+def test_sync_dry_run_summary_counts_the_plan(installed: Workspace) -> None:
+    plan = _sync(installed, "--type", "full", "--dry-run")["plan"]
+    assert isinstance(plan, dict)
+    result = installed.run(
+        "connectors", "sync", "gorgias", "--type", "full", "--dry-run"
+    )
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert re.search(rf"contacts would be written\s*│\s*{len(plan['contacts'])}\b", out)
+    assert re.search(rf"events to send\s*│\s*{len(plan['events'])}\b", out)
+    assert len(plan["contacts"]) > 0
+    assert len(plan["events"]) > 0
+    # Nothing is queued by a dry run: its outbox rows are rolled back.
+    assert "still queued" not in out
+
+
+def test_sync_dry_run_event_lines_name_contact(installed: Workspace) -> None:
+    plan = _sync(installed, "--type", "full", "--dry-run")["plan"]
+    assert isinstance(plan, dict)
+    first = plan["events"][0]["event"]
+    result = installed.run(
+        "connectors", "sync", "gorgias", "--type", "full", "--dry-run"
+    )
+    lines = result.stdout.splitlines()
+    items = [line.strip() for line in lines if line.strip().startswith("- ")]
+    assert items and all(len(line) > 2 for line in items)
+    who = next(iter(first["identifiers"].values()))
+    assert any(
+        line.startswith(f"- {first['event_name']}, to {who}, at {first['event_date']}")
+        for line in items
+    )
+    historical = plan["historical"][0]
+    assert any(
+        line.startswith(f"- {historical['event_name']}, to ")
+        and f"at {historical['event_date']}" in line
+        for line in items
+    )
+
+
+def test_sync_dry_run_json_reports_nothing_queued(installed: Workspace) -> None:
+    report = _sync(installed, "--type", "full", "--dry-run")
+    assert report["pending_writes"] == 0
+
+
+def test_progress_labels_write_bar_with_message() -> None:
+    console = Console(file=io.StringIO(), width=200)
+    with RichProgress(console) as progress:
+        progress.on_stage("write", 3)
+        progress.on_message("Waiting for Brevo to import 3 contacts into list 35")
+        labels = [task.description for task in progress._progress.tasks]
+        assert labels == ["Write: Waiting for Brevo to import 3 contacts into list 35"]
+    # A finished stage goes back to its plain label.
+    assert [task.description for task in progress._progress.tasks] == ["Write"]

@@ -242,12 +242,45 @@ def failed_command(
         bool, typer.Option("--resolved", help="Include entries already resolved.")
     ] = False,
     limit: Annotated[int, typer.Option(min=1, help="Newest entries to show.")] = 100,
+    dismiss_ids: Annotated[
+        list[int] | None,
+        typer.Option(
+            "--dismiss",
+            help="Mark this entry resolved without a replay; repeat for several.",
+        ),
+    ] = None,
+    dismiss_rejected: Annotated[
+        bool,
+        typer.Option(
+            "--dismiss-all-rejected",
+            help="Mark every webhook delivery the receiver rejected resolved.",
+        ),
+    ] = False,
+    note: Annotated[
+        str,
+        typer.Option(help="Note kept with the entries that --dismiss closes."),
+    ] = failures.DEFAULT_DISMISS_NOTE,
 ) -> None:
     """List the failed-record ledger: records set aside, with the reason."""
     runtime = runtime_of(ctx)
+    config = runtime.optional_config()
+    if dismiss_ids or dismiss_rejected:
+        chosen = list(dismiss_ids or [])
+        unknown = failures.missing_ids(runtime, config, chosen)
+        if unknown:
+            raise typer.BadParameter(
+                f"no failed record with id {', '.join(map(str, unknown))}; list "
+                "them with `tajo connectors failed gorgias`",
+                param_hint="'--dismiss'",
+            )
+        if dismiss_rejected:
+            chosen += failures.rejected_delivery_ids(runtime, config)
+        closed = failures.dismiss(runtime, config, chosen, note=note)
+        failures.print_dismissed(runtime.consoles, chosen, closed)
+        return
     records = failures.load_failed(
         runtime,
-        runtime.optional_config(),
+        config,
         include_resolved=include_resolved,
         limit=limit,
     )

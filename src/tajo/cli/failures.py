@@ -2,7 +2,9 @@
 
 A record lands in the ledger when it could not be read, planned or written
 (an unparsable datetime, a contact Brevo rejected). The run goes on without
-it; `replay` runs those records through the sync again.
+it; `replay` runs those records through the sync again. Webhook entries
+(deliveries the receiver rejected, handlers that raised) cannot be replayed:
+`failed --dismiss` closes them with a note.
 """
 
 from __future__ import annotations
@@ -14,7 +16,12 @@ from tajo.cli.output import Consoles, format_instant
 from tajo.cli.runtime import CONNECTOR_ID, Runtime
 from tajo.config import TajoConfig
 from tajo.store import FailedRecord, get_failed_record, list_failed_records
+from tajo.store.ledger import dismiss_failed_records
 from tajo.sync import NoProgress, ReplayReport
+from tajo.sync.realtime import replayable
+
+# Kept after the detail of an entry closed by `failed --dismiss` without --note.
+DEFAULT_DISMISS_NOTE = "dismissed with tajo connectors failed --dismiss"
 
 # Detail shown per record; the JSON output carries all of it.
 _DETAIL_WIDTH = 300
@@ -34,6 +41,7 @@ def failed_json(record: FailedRecord) -> dict[str, Any]:
         "updatedAt": record.updated_at.isoformat(),
         "replayedAt": record.replayed_at.isoformat() if record.replayed_at else None,
         "resolved": record.resolved,
+        "replayable": replayable(record),
     }
 
 
@@ -63,6 +71,50 @@ def missing_ids(
         return [entry for entry in ids if get_failed_record(tx, entry) is None]
 
 
+def rejected_delivery_ids(runtime: Runtime, config: TajoConfig | None) -> list[int]:
+    """Return the unresolved entries of webhook deliveries the receiver rejected."""
+    with (
+        runtime.open_store(config) as store,
+        store.transaction(CONNECTOR_ID, read_only=True) as tx,
+    ):
+        entries = list_failed_records(tx, source="webhook", limit=100_000)
+    return [entry.id for entry in entries if entry.record_type == "delivery"]
+
+
+def dismiss(
+    runtime: Runtime, config: TajoConfig | None, ids: list[int], *, note: str
+) -> list[int]:
+    """Mark ledger entries resolved with `note`; return the ids it closed."""
+    with (
+        runtime.open_store(config) as store,
+        store.transaction(CONNECTOR_ID) as tx,
+    ):
+        return dismiss_failed_records(tx, ids, note=note)
+
+
+def print_dismissed(
+    consoles: Consoles, requested: list[int], closed: list[int]
+) -> None:
+    """Say which entries were dismissed and which were already resolved."""
+    if closed:
+        shown = ", ".join(str(entry) for entry in closed)
+        consoles.ok(f"Dismissed (marked resolved): {shown}")
+    else:
+        consoles.ok("Nothing to dismiss")
+    untouched = [entry for entry in requested if entry not in closed]
+    if untouched:
+        shown = ", ".join(str(entry) for entry in untouched)
+        consoles.line(f"Already resolved, left as they were: {shown}")
+
+
+def _state(record: FailedRecord) -> str:
+    if not record.resolved:
+        return ""
+    if record.replayed_at is None:
+        return "[dismissed] "
+    return "[resolved] "
+
+
 def print_failed(
     consoles: Consoles, records: list[FailedRecord], *, as_json: bool
 ) -> None:
@@ -74,23 +126,42 @@ def print_failed(
     if not records:
         consoles.ok("No failed records")
         return
-    consoles.line(f"Failed records: {len(records)}")
+    open_records = [record for record in records if not record.resolved]
+    closed = len(records) - len(open_records)
+    counts = f"{len(open_records)} unresolved"
+    if closed:
+        counts += f", {closed} resolved"
+    consoles.line(f"Failed records: {len(records)} ({counts})")
     for record in records:
         attempts = (
             "1 attempt" if record.attempts == 1 else f"{record.attempts} attempts"
         )
         consoles.line(
-            f"  #{record.id} {record.record_type} {record.record_id}: "
-            f"{record.reason} ({record.source}, {attempts}, last "
-            f"{format_instant(record.updated_at)})"
+            f"  {_state(record)}#{record.id} {record.record_type} "
+            f"{record.record_id}: {record.reason} ({record.source}, {attempts}, "
+            f"last {format_instant(record.updated_at)})"
         )
         detail = record.detail
         if len(detail) > _DETAIL_WIDTH:
             detail = detail[: _DETAIL_WIDTH - 1] + "…"
         consoles.line(f"      {detail}")
-    consoles.line(
-        "Replay them with: tajo connectors replay gorgias --all (or --id N ...)"
-    )
+    _print_next_steps(consoles, open_records)
+
+
+def _print_next_steps(consoles: Consoles, open_records: list[FailedRecord]) -> None:
+    replay_ids = [r.id for r in open_records if replayable(r)]
+    other_ids = [r.id for r in open_records if not replayable(r)]
+    if replay_ids:
+        consoles.line(
+            "Replay them with: tajo connectors replay gorgias --all (or --id N ...)"
+        )
+    if other_ids:
+        shown = ", ".join(str(entry) for entry in other_ids[:10])
+        consoles.line(
+            f"Not replayable (webhook rejections or handler failures): {shown}; "
+            "once dealt with, close them with: tajo connectors failed gorgias "
+            "--dismiss ID ... (or --dismiss-all-rejected)"
+        )
 
 
 async def replay(
@@ -105,7 +176,10 @@ async def replay(
 
 
 def print_replay(consoles: Consoles, report: ReplayReport) -> bool:
-    """Print what a replay did; return True when some entries still fail."""
+    """Print what a replay did; return True when some entries still fail.
+
+    Entries no replay can fix are reported but do not count as failing.
+    """
     drain = report.drain
     consoles.line(
         f"Replayed: {report.refetched} records read again from Gorgias, "
@@ -115,6 +189,13 @@ def print_replay(consoles: Consoles, report: ReplayReport) -> bool:
     if report.resolved:
         shown = ", ".join(str(entry) for entry in report.resolved)
         consoles.ok(f"Resolved: {shown}")
+    if report.not_replayable:
+        shown = ", ".join(str(entry) for entry in report.not_replayable)
+        consoles.line(
+            f"Not replayable, left as they are: {shown} (rejected webhook "
+            "deliveries or failed handlers; close them with `tajo connectors "
+            "failed gorgias --dismiss ID ...` or --dismiss-all-rejected)"
+        )
     if report.still_failing:
         shown = ", ".join(str(entry) for entry in report.still_failing)
         consoles.fail(
@@ -122,4 +203,6 @@ def print_replay(consoles: Consoles, report: ReplayReport) -> bool:
             fix="see the reasons with `tajo connectors failed gorgias`",
         )
         return True
+    if not (report.resolved or report.not_replayable):
+        consoles.ok("Nothing to replay")
     return False

@@ -27,6 +27,8 @@ from tajo.cli.output import format_seconds
 
 # Messages printed above the bars before the rest are only counted; -v shows all.
 MESSAGE_LIMIT = 10
+# The stage whose bar shows the latest message as its label.
+WRITE_STAGE = "write"
 
 
 class _FooterProgress(Progress):
@@ -111,7 +113,15 @@ class RichProgress:
         self._update_eta()
 
     def on_message(self, text: str) -> None:
-        """Print a line above the bars (the first few, or all with -v)."""
+        """Print a line above the bars (the first few, or all with -v).
+
+        During the Write stage the line also becomes the bar's label, so a
+        long wait (a Brevo import being polled) shows next to the bar even
+        after the other messages are only counted.
+        """
+        if self._current == WRITE_STAGE:
+            task_id = self._tasks[WRITE_STAGE]
+            self._progress.update(task_id, description=f"{_label(WRITE_STAGE)}: {text}")
         if not self._show_all and self.messages_shown >= MESSAGE_LIMIT:
             self.messages_hidden += 1
             return
@@ -133,7 +143,9 @@ class RichProgress:
         task_id = self._tasks[self._current]
         task = self._progress.tasks[task_id]
         done = task.total if task.total is not None else task.completed
-        self._progress.update(task_id, total=done, completed=done)
+        self._progress.update(
+            task_id, total=done, completed=done, description=_label(self._current)
+        )
 
     def _update_eta(self) -> None:
         self._progress.footer = self._eta_text()

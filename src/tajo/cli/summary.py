@@ -63,18 +63,9 @@ def print_summary(
         _row(reads, name, count.read, count.upserted)
     consoles.out.print(reads)
 
-    verb = "would be written" if report.dry_run else "written"
     writes = _table("Brevo", "what", "count")
-    _row(writes, f"contacts {verb}", report.contacts_written)
-    _row(writes, "contacts unchanged (nothing sent)", report.contacts_unchanged)
-    _row(writes, "list additions", report.list_adds)
-    _row(writes, "list removals", report.list_removes)
-    sent = "to send" if report.dry_run else "sent"
-    _row(writes, f"events {sent}", report.events_sent)
-    _row(writes, "historical events left out", report.historical_events)
-    if report.pending_writes:
-        queued = "writes still queued (the worker retries them)"
-        _row(writes, queued, report.pending_writes)
+    for label, total in _write_rows(report):
+        _row(writes, label, total)
     consoles.out.print(writes)
 
     print_skips(consoles, report.skipped)
@@ -91,6 +82,39 @@ def print_summary(
         )
     if report.plan is not None:
         print_plan(consoles, report.plan)
+
+
+def _write_rows(report: SyncReport) -> list[tuple[str, int]]:
+    """Return the Brevo rows of the summary; a dry run counts its plan."""
+    plan = report.plan
+    if report.dry_run and plan is not None:
+        # A dry run sends nothing, so the run's sent counters are all 0.
+        return [
+            ("contacts would be written", len(plan.contacts)),
+            ("list additions", sum(len(_ids(c, "add")) for c in plan.contacts)),
+            ("list removals", sum(len(_ids(c, "remove")) for c in plan.contacts)),
+            ("events to send", len(plan.events)),
+            ("campaign triggers to send", len(plan.triggers)),
+            ("historical events left out", report.historical_events),
+        ]
+    rows = [
+        ("contacts written", report.contacts_written),
+        ("contacts unchanged (nothing sent)", report.contacts_unchanged),
+        ("list additions", report.list_adds),
+        ("list removals", report.list_removes),
+        ("events sent", report.events_sent),
+        ("historical events left out", report.historical_events),
+    ]
+    if report.pending_writes and not report.dry_run:
+        rows.append(
+            ("writes still queued (the worker retries them)", report.pending_writes)
+        )
+    return rows
+
+
+def _ids(item: Mapping[str, Any], key: str) -> list[Any]:
+    value = item.get(key)
+    return list(value) if isinstance(value, list | tuple) else []
 
 
 def print_skips(consoles: Consoles, skipped: Mapping[str, int]) -> None:
@@ -165,13 +189,48 @@ def _describe_contact(item: Mapping[str, Any]) -> str:
     parts = [str(who)]
     if shown:
         parts.append(shown)
-    for key, word in (("lists_add", "join"), ("lists_remove", "leave")):
-        lists = item.get(key) or ()
+    for key, word in (("add", "join"), ("remove", "leave")):
+        lists = _ids(item, key)
         if lists:
             parts.append(f"{word} lists {', '.join(str(i) for i in lists)}")
     return "; ".join(parts)
 
 
 def _describe_event(item: Mapping[str, Any]) -> str:
-    fields = ("event_name", "name", "identifier", "email", "event_date", "date")
-    return ", ".join(f"{key}={item[key]}" for key in fields if item.get(key))
+    """Describe a planned event, trigger or left-out transition on one line.
+
+    Events and brevo-event triggers carry the Brevo body under `event`;
+    template triggers carry `template_id` and `email`; historical entries
+    are flat (`event_name`, `identifiers`, `event_date`, `ticket_id`).
+    """
+    body = item.get("event")
+    event: Mapping[str, Any] = body if isinstance(body, Mapping) else item
+    properties = event.get("event_properties")
+    props: Mapping[str, Any] = properties if isinstance(properties, Mapping) else {}
+    name = event.get("event_name")
+    if not name and item.get("template_id") is not None:
+        name = f"template {item['template_id']}"
+    parts = [str(name or "?")]
+    if item.get("trigger"):
+        parts.append(f"trigger {item['trigger']}")
+    parts.append(f"to {_contact_of(event, item)}")
+    date = event.get("event_date")
+    if date:
+        parts.append(f"at {date}")
+    ticket = props.get("ticket_id") or item.get("ticket_id")
+    if ticket:
+        parts.append(f"ticket {ticket}")
+    return ", ".join(parts)
+
+
+def _contact_of(event: Mapping[str, Any], item: Mapping[str, Any]) -> str:
+    identifiers = event.get("identifiers")
+    if isinstance(identifiers, Mapping):
+        for key in ("email_id", "ext_id", "phone_id", "contact_id"):
+            if identifiers.get(key):
+                return str(identifiers[key])
+    if item.get("email"):
+        return str(item["email"])
+    if item.get("customer_id") is not None:
+        return f"Gorgias customer {item['customer_id']}"
+    return "?"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal
@@ -228,6 +229,37 @@ def mark_replayed(tx: Tx, entry_id: int, *, resolved: bool) -> bool:
         .values(replayed_at=tx.now(), updated_at=tx.now(), resolved=resolved)
     )
     return result.rowcount > 0
+
+
+def dismiss_failed_records(tx: Tx, entry_ids: Iterable[int], *, note: str) -> list[int]:
+    """Close unresolved entries without a replay, adding `note` to their detail.
+
+    For entries no replay can fix, such as rejected webhook deliveries. The
+    note is kept (redacted, cut to fit DETAIL_LIMIT) after the original
+    detail. `replayed_at` stays empty, so a dismissed entry differs from a
+    replayed one. Returns the ids that were closed; unknown or already
+    resolved ids are left out.
+    """
+    closed: list[int] = []
+    for entry_id in dict.fromkeys(entry_ids):
+        entry = get_failed_record(tx, entry_id)
+        if entry is None or entry.resolved:
+            continue
+        suffix = f" [dismissed: {redact_text(note, limit=200)}]"
+        detail = entry.detail[: max(DETAIL_LIMIT - len(suffix), 0)] + suffix
+        table = tables.failed_records
+        result = tx.conn.execute(
+            update(table)
+            .where(
+                of_connector(tx, table),
+                table.c.id == entry_id,
+                table.c.resolved.is_(False),
+            )
+            .values(detail=detail, updated_at=tx.now(), resolved=True)
+        )
+        if result.rowcount > 0:
+            closed.append(entry_id)
+    return closed
 
 
 def _failed_record(row: RowMapping) -> FailedRecord:

@@ -271,7 +271,8 @@ class SyncEngine:
             totals = self._totals(tx, tally, throttled_before)
             finish_sync_run(tx, run_id, "succeeded", **totals)
             lease.release(tx)
-            pending = outbox_depth(tx)
+            # A dry run's rows are rolled back with the rest: none stays queued.
+            pending = 0 if dry_run else outbox_depth(tx)
         return SyncReport(
             run_id=run_id,
             mode=mode,
@@ -365,6 +366,7 @@ class SyncEngine:
             clock=self.clock,
             worker=self.worker,
             import_list=self.config.gorgias.lists.all_support_contacts,
+            progress=self.progress,
         )
 
     # -- the real-time path and the workers -------------------------------------
@@ -392,6 +394,8 @@ class SyncEngine:
         Failed Brevo writes are queued again; Gorgias records that could not
         be read are fetched again; contacts written without their SMS or a
         list are planned and written again. Then the outbox is drained.
+        Webhook entries (rejected deliveries, failed handlers) are left as
+        they are and listed as not replayable.
         """
         return await realtime.replay(self, ids)
 

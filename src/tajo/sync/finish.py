@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from tajo.clock import Clock
-from tajo.store.sync_outbox import next_outbox_due, pending_operations
+from tajo.store.sync_outbox import next_outbox_due, outbox_depth, pending_operations
 from tajo.sync.brevo_setup import BrevoSetup
 from tajo.sync.lease import SyncLease
 from tajo.sync.progress import ProgressListener
@@ -34,7 +34,9 @@ async def drain_all(
     Rows put back with a short backoff are waited for, up to
     FINAL_WAIT_SECONDS in all, so a run usually ends with an empty outbox.
     """
-    progress.on_stage("write", None)
+    with store.transaction(connector_id, read_only=True) as tx:
+        queued = outbox_depth(tx)
+    progress.on_stage("write", queued or None)
     budget = FINAL_WAIT_SECONDS
     while True:
         while True:

@@ -333,6 +333,8 @@ class ContactPlanner:
                     {
                         "event_name": name,
                         "customer_id": transition.customer_id,
+                        "identifiers": _event_identifiers(plan.identity),
+                        "ticket_id": transition.ticket_id,
                         "event_date": transition.occurred_at.isoformat(),
                         "key": transition.idempotency_key,
                     }

@@ -26,7 +26,7 @@ from tajo.store import (
     save_contact_link,
     set_event_state,
 )
-from tajo.store.sync_reads import mark_ticket_deleted
+from tajo.store.sync_reads import existing_ids, mark_ticket_deleted
 from tajo.store.sync_repo import (
     get_response_times,
     mark_dirty,
@@ -77,14 +77,18 @@ async def process_ticket(
         ticket = await engine.gorgias.get_ticket(ticket_id)
     except NotFoundError:
         with ctx.tx() as tx:
+            known = bool(existing_ids(tx, "tickets", [ticket_id]))
             customer_id = mark_ticket_deleted(tx, ticket_id)
             if customer_id is not None:
                 mark_dirty(tx, [customer_id])
         drain = await _plan_and_send(
             engine, tally, [customer_id] if customer_id else []
         )
+        # A 404 for a ticket the store never held is a wrong or unknown id,
+        # not a deletion.
+        missing: Literal["deleted", "not_found"] = "deleted" if known else "not_found"
         return TicketOutcome(
-            ticket_id=ticket_id, source=source, status="deleted", drain=drain
+            ticket_id=ticket_id, source=source, status=missing, drain=drain
         )
     except RecordError as exc:
         with ctx.tx() as tx:
@@ -159,10 +163,15 @@ async def replay(engine: SyncEngine, ids: Sequence[int] | None) -> ReplayReport:
     requeued = refetched = 0
     resolved: list[int] = []
     failing: list[int] = []
+    skipped: list[int] = []
     replan: set[int] = set()
+    # Re-reading a ticket sends its writes at once; they count too.
+    drain = DrainReport()
     for entry in entries:
         payload = entry.payload if isinstance(entry.payload, dict) else {}
-        if entry.source == "writer" and "outbox_id" in payload:
+        if not replayable(entry):
+            skipped.append(entry.id)
+        elif entry.source == "writer" and "outbox_id" in payload:
             with ctx.tx() as tx:
                 count = requeue_failed_outbox(tx, [int(payload["outbox_id"])])
                 _reset_key(tx, entry)
@@ -178,7 +187,8 @@ async def replay(engine: SyncEngine, ids: Sequence[int] | None) -> ReplayReport:
             resolved.append(entry.id)
         elif entry.source == "sync":
             refetched += 1
-            stored = await _refetch(engine, ctx, entry)
+            stored, sent = await _refetch(engine, ctx, entry)
+            drain = drain.plus(sent)
             replan |= stored.dirty
             ok = entry.id not in tally.failed_ids
             with ctx.tx() as tx:
@@ -186,14 +196,26 @@ async def replay(engine: SyncEngine, ids: Sequence[int] | None) -> ReplayReport:
             (resolved if ok else failing).append(entry.id)
         else:
             failing.append(entry.id)
-    drain = await _plan_and_send(engine, tally, replan)
+    drain = drain.plus(await _plan_and_send(engine, tally, replan))
     return ReplayReport(
         requeued=requeued,
         refetched=refetched,
         resolved=tuple(resolved),
         still_failing=tuple(failing),
+        not_replayable=tuple(skipped),
         drain=drain,
     )
+
+
+def replayable(entry: FailedRecord) -> bool:
+    """Tell whether a replay can do anything for a ledger entry.
+
+    Webhook entries are deliveries the receiver rejected (bad JSON, no
+    ticket id, too large) or handlers that raised: the delivery body is not
+    kept whole and a handler is never called twice, so there is nothing to
+    run again. They are closed with `dismiss_failed_records` instead.
+    """
+    return entry.source != "webhook"
 
 
 def _entries(tx: Tx, ids: Sequence[int] | None) -> list[FailedRecord]:
@@ -230,23 +252,23 @@ def _forget_push(tx: Tx, customer_id: int) -> None:
     mark_dirty(tx, [customer_id])
 
 
-async def _refetch(engine: SyncEngine, ctx: ReadContext, entry: FailedRecord) -> Stored:
+async def _refetch(
+    engine: SyncEngine, ctx: ReadContext, entry: FailedRecord
+) -> tuple[Stored, DrainReport]:
     try:
         record_id = int(entry.record_id)
     except ValueError:
         ctx.tally.fail(entry.id)
-        return Stored()
+        return Stored(), DrainReport()
     if entry.record_type == "customer":
-        stored = await fetch_customers(ctx, [record_id])
-    elif entry.record_type == "survey":
+        return await fetch_customers(ctx, [record_id]), DrainReport()
+    if entry.record_type == "survey":
         await refetch_surveys(ctx, {record_id})
-        stored = Stored()
-    elif entry.record_type == "ticket":
+        return Stored(), DrainReport()
+    if entry.record_type == "ticket":
         outcome = await process_ticket(engine, record_id, source="replay")
-        stored = Stored()
         if outcome.status == "failed":
             ctx.tally.fail(entry.id)
-    else:
-        ctx.tally.fail(entry.id)
-        return Stored()
-    return stored
+        return Stored(), outcome.drain
+    ctx.tally.fail(entry.id)
+    return Stored(), DrainReport()

@@ -86,15 +86,44 @@ class DrainReport:
     brevo_requests: int = 0
     failed_record_ids: tuple[int, ...] = ()
 
+    def plus(self, other: DrainReport) -> DrainReport:
+        """Return the totals of this drain and `other` together."""
+        ids = self.failed_record_ids + tuple(
+            entry
+            for entry in other.failed_record_ids
+            if entry not in self.failed_record_ids
+        )
+        return DrainReport(
+            claimed=self.claimed + other.claimed,
+            done=self.done + other.done,
+            retried=self.retried + other.retried,
+            deferred=self.deferred + other.deferred,
+            failed=self.failed + other.failed,
+            contacts_written=self.contacts_written + other.contacts_written,
+            list_adds=self.list_adds + other.list_adds,
+            list_removes=self.list_removes + other.list_removes,
+            events_sent=self.events_sent + other.events_sent,
+            triggers_sent=self.triggers_sent + other.triggers_sent,
+            brevo_requests=self.brevo_requests + other.brevo_requests,
+            failed_record_ids=ids,
+        )
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ReplayReport:
-    """The outcome of replaying failed-record ledger entries."""
+    """The outcome of replaying failed-record ledger entries.
+
+    `drain` totals every Brevo write the replay made, including those sent
+    while a ticket was read again. `not_replayable` lists entries that no
+    replay can fix (rejected webhook deliveries, failed handlers); they are
+    left as they are, to be dismissed.
+    """
 
     requeued: int = 0
     refetched: int = 0
     resolved: tuple[int, ...] = ()
     still_failing: tuple[int, ...] = ()
+    not_replayable: tuple[int, ...] = ()
     drain: DrainReport = field(default_factory=DrainReport)
 
 
@@ -103,13 +132,14 @@ class TicketOutcome:
     """The outcome of handling one ticket change (webhook or worker).
 
     `status` is `updated` (the store changed), `unchanged` (same or older
-    copy), `deleted` (Gorgias answered 404) or `failed` (the ticket could not
-    be read or parsed; see the ledger).
+    copy), `deleted` (Gorgias returned 404 for a ticket the store contains),
+    `not_found` (Gorgias returned 404 for a ticket never stored) or `failed`
+    (the ticket could not be read or parsed; see the ledger).
     """
 
     ticket_id: int
     source: str
-    status: Literal["updated", "unchanged", "deleted", "failed"]
+    status: Literal["updated", "unchanged", "deleted", "not_found", "failed"]
     transitions: tuple[str, ...] = ()
     events_queued: int = 0
     drain: DrainReport = field(default_factory=DrainReport)

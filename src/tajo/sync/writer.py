@@ -36,6 +36,7 @@ from tajo.store.sync_outbox import (
     mark_events_sent,
     save_contact_links,
 )
+from tajo.sync.progress import NoProgress, ProgressListener
 from tajo.sync.report import DrainReport
 from tajo.sync.storage import Transactions
 from tajo.sync.writer_contacts import ContactResult, ContactWrite, write_contacts
@@ -97,6 +98,8 @@ class OutboxWriter:
         import_list: the list every written contact joins, used as the
             import's list; None writes every contact by upsert.
         max_attempts: claims of one row before it fails for good.
+        progress: receives a message when a bulk import starts, because
+            polling the import can take minutes with no other output.
         defer_seconds: wait before an event whose contact is not written yet
             is tried again.
     """
@@ -115,6 +118,7 @@ class OutboxWriter:
         claim_size: int = 5000,
         lease_seconds: float = 900.0,
         backoff: Backoff | None = None,
+        progress: ProgressListener | None = None,
     ) -> None:
         self._store = store
         self._connector_id = connector_id
@@ -127,6 +131,7 @@ class OutboxWriter:
         self._claim_size = claim_size
         self._lease_seconds = lease_seconds
         self._backoff = backoff or Backoff()
+        self._progress: ProgressListener = progress or NoProgress()
 
     async def drain(self, *, limit: int | None = None) -> DrainReport:
         """Send due outbox rows until none is left (or `limit` were claimed)."""
@@ -174,7 +179,12 @@ class OutboxWriter:
                 applied.append(write.item_id)
             else:
                 writes.append(remaining)
-        batch = await write_contacts(self._brevo, writes, import_list=self._import_list)
+        batch = await write_contacts(
+            self._brevo,
+            writes,
+            import_list=self._import_list,
+            on_import=self._progress.on_message,
+        )
         totals.requests += batch.requests
         by_id = {item.id: item for item in items}
         with self._store.transaction(self._connector_id) as tx:

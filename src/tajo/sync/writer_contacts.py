@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from tajo.brevo import BrevoClient, ContactUpsert, ImportContact, MemberKind
+from tajo.brevo.imports import DEFAULT_POLL_SECONDS
 from tajo.errors import ApiError, FatalApiError, RecordError
 
 logger = logging.getLogger(__name__)
@@ -95,13 +96,18 @@ async def write_contacts(
     writes: Sequence[ContactWrite],
     *,
     import_list: int | None,
+    on_import: Callable[[str], None] | None = None,
 ) -> ContactBatch:
-    """Write a batch of contact operations and their list changes."""
+    """Write a batch of contact operations and their list changes.
+
+    `on_import` receives a line before each bulk import, whose status Brevo
+    is polled for (every 36 s by default) until it finishes.
+    """
     batch = ContactBatch({write.item_id: ContactResult() for write in writes})
     upserts = [write for write in writes if write.upsert]
     pending_lists: dict[int, set[int]] = {}
     if len(upserts) > IMPORT_THRESHOLD and import_list is not None:
-        imported = await _import(brevo, upserts, import_list, batch)
+        imported = await _import(brevo, upserts, import_list, batch, on_import)
         for write in upserts:
             if write.item_id in imported:
                 pending_lists[write.item_id] = set(write.add) - {import_list}
@@ -127,10 +133,13 @@ async def _import(
     writes: Sequence[ContactWrite],
     import_list: int,
     batch: ContactBatch,
+    on_import: Callable[[str], None] | None,
 ) -> set[int]:
     imported: set[int] = set()
     for start in range(0, len(writes), IMPORT_CHUNK_ROWS):
         chunk = writes[start : start + IMPORT_CHUNK_ROWS]
+        if on_import is not None:
+            on_import(_import_line(brevo, len(chunk), import_list))
         rows = [
             ImportContact(
                 email=w.email, ext_id=w.ext_id, sms=w.sms, attributes=dict(w.attributes)
@@ -275,3 +284,13 @@ async def _update_sms_contact(
         return
     result.joined |= joins
     result.left |= leaves
+
+
+def _import_line(brevo: BrevoClient, rows: int, import_list: int) -> str:
+    # The client keeps its poll interval private; the default is 36 s.
+    seconds = getattr(brevo, "_import_poll_seconds", DEFAULT_POLL_SECONDS)
+    contacts = "1 contact" if rows == 1 else f"{rows} contacts"
+    return (
+        f"Waiting for Brevo to import {contacts} into list {import_list} "
+        f"(import status polled every {seconds:g} s)"
+    )
