@@ -192,7 +192,7 @@ class SyncEngine:
             interrupt_running_runs(tx)
             release_dead_claims(tx)
             run_id = start_sync_run(tx, mode)
-            # A full run's request count says nothing about an incremental one.
+            # A full run's request count does not predict an incremental one.
             previous = last_sync_run(tx, status="succeeded", mode=mode)
             first_sync_at = get_watermark(tx, FIRST_SYNC)
             if first_sync_at is None:

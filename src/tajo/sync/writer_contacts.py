@@ -72,7 +72,7 @@ class ContactWrite:
 
 @dataclass(slots=True)
 class ContactResult:
-    """What happened to one contact operation."""
+    """The outcome of one contact operation."""
 
     written: bool = False
     error: ApiError | RecordError | ValueError | None = None
