@@ -91,25 +91,19 @@ async def serve(
                 access_log=False,
             )
         )
-        tasks = [
-            asyncio.create_task(
-                run_worker(
-                    store=opened,
-                    engine_factory=factory,
-                    clock=clock,
-                    stop=stop,
-                    poll_interval=poll_interval,
-                    connector_id=connector_id,
-                    wake=wake,
-                    metrics=metrics,
-                    on_outcome=on_outcome,
-                ),
-                name=f"tajo-worker-{index}",
-            )
-            for index in range(workers_in_process)
-        ]
-        if sync_every is not None:
-            tasks.append(_poller_task(opened, factory, clock, stop, sync_every))
+        tasks = _start_workers(
+            workers_in_process,
+            store=opened,
+            factory=factory,
+            clock=clock,
+            stop=stop,
+            sync_every=sync_every,
+            poll_interval=poll_interval,
+            connector_id=connector_id,
+            wake=wake,
+            metrics=metrics,
+            on_outcome=on_outcome,
+        )
         watcher = asyncio.create_task(_stop_server_on(stop, server))
         try:
             with _signals_set(stop), _listening_socket(host, port) as sock:
@@ -167,41 +161,64 @@ async def run_workers(
         factory = engine_factory or EngineFactory(
             config, opened, clock=clock, connector_id=connector_id
         )
-        tasks = [
-            asyncio.create_task(
-                run_worker(
-                    store=opened,
-                    engine_factory=factory,
-                    clock=clock,
-                    stop=stop,
-                    poll_interval=poll_interval,
-                    connector_id=connector_id,
-                    on_outcome=on_outcome,
-                ),
-                name=f"tajo-worker-{index}",
-            )
-            for index in range(count)
-        ]
-        if sync_every is not None:
-            tasks.append(_poller_task(opened, factory, clock, stop, sync_every))
+        tasks = _start_workers(
+            count,
+            store=opened,
+            factory=factory,
+            clock=clock,
+            stop=stop,
+            sync_every=sync_every,
+            poll_interval=poll_interval,
+            connector_id=connector_id,
+            on_outcome=on_outcome,
+        )
         with _signals_set(stop):
             await stop.wait()
         await _finish(tasks)
 
 
-def _poller_task(
+def _start_workers(
+    count: int,
+    *,
     store: Store,
     factory: EngineFactory,
     clock: Clock,
     stop: asyncio.Event,
-    every: float,
-) -> asyncio.Task[None]:
-    return asyncio.create_task(
-        run_poller(
-            store=store, engine_factory=factory, clock=clock, stop=stop, every=every
-        ),
-        name="tajo-poller",
-    )
+    sync_every: float | None,
+    poll_interval: float,
+    connector_id: str,
+    wake: asyncio.Event | None = None,
+    metrics: WebhookMetrics | None = None,
+    on_outcome: OutcomeHook | None = None,
+) -> list[asyncio.Task[None]]:
+    """Start `count` worker tasks, plus the poller unless `sync_every` is None."""
+    tasks = [
+        asyncio.create_task(
+            run_worker(
+                store=store,
+                engine_factory=factory,
+                clock=clock,
+                stop=stop,
+                poll_interval=poll_interval,
+                connector_id=connector_id,
+                wake=wake,
+                metrics=metrics,
+                on_outcome=on_outcome,
+            ),
+            name=f"tajo-worker-{index}",
+        )
+        for index in range(count)
+    ]
+    if sync_every is not None:
+        poller = run_poller(
+            store=store,
+            engine_factory=factory,
+            clock=clock,
+            stop=stop,
+            every=sync_every,
+        )
+        tasks.append(asyncio.create_task(poller, name="tajo-poller"))
+    return tasks
 
 
 @contextlib.asynccontextmanager
