@@ -80,6 +80,8 @@ class BrevoConfig(Section):
         expected="the Brevo folder id in which tajo creates lists",
         fix="copy a folder id from Brevo > Contacts > Lists > Folders",
     )
+    # NOTE: the writer does not read Brevo's blocklist flags yet, so "skip"
+    # behaves like "add"; see the NOTE in tajo/sync/writer_contacts.py.
     blacklisted_list_adds: Literal["skip", "add"] = setting(
         "skip",
         expected="skip or add",
