@@ -382,7 +382,7 @@ def _still_needed(write: ContactWrite, link: ContactLink | None) -> ContactWrite
 
     The planner compares with the link when it queues a write, but a poll and
     a webhook worker can both queue one before either is sent. Returns None
-    when Brevo already holds everything the write carries.
+    when Brevo already contains everything the write carries.
     """
     if link is None:
         return write

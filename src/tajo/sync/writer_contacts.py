@@ -1,8 +1,9 @@
 """Writing contact operations to Brevo: bulk import or upserts, then lists.
 
-Many contacts go through `POST /contacts/import` (in chunks, each process
-polled to the end); a chunk whose process reports rejected rows is written
-again contact by contact, so each conflict is reported for its own contact.
+Many contacts go through `POST /contacts/import` in chunks, and each import
+process is polled until it ends. A chunk whose process reports rejected rows
+is written again contact by contact, so each conflict is reported for its
+own contact.
 A few contacts go through one upsert each, which also joins their lists in
 the same call. List joins and leaves that remain go 150 identifiers per call,
 by ext_id when the contact has one and by email otherwise; a contact known
@@ -158,9 +159,9 @@ async def _import(
         rejected = any(value for result in results for value in result.report.values())
         unfinished = any(result.status != "completed" for result in results)
         if rejected or unfinished:
-            # Rows Brevo rejected are named only in CSV reports; writing the
-            # chunk again one contact at a time tells which contact failed and
-            # why, and converges for the rows that were imported.
+            # Brevo names rejected rows only in CSV reports. Writing the chunk
+            # again one contact at a time shows which contact failed and why,
+            # and rewriting the imported rows changes nothing.
             logger.warning(
                 "brevo import of %d contacts reported rejected rows or did not "
                 "finish; writing them one by one",
@@ -196,9 +197,8 @@ async def _upsert_one(
 
 
 # NOTE: list joins do not check Brevo's blocklist flags, so a contact
-# blocklisted in Brevo still joins the configured lists; knowing the flags
-# would take a read per contact before writing. tajo never sets those flags,
-# and Brevo sends no campaign email to a blocklisted contact.
+# blocklisted in Brevo still joins the configured lists. Knowing the flags
+# would take a read per contact before writing. tajo never sets those flags.
 async def _change_lists(
     brevo: BrevoClient,
     writes: Sequence[ContactWrite],
